@@ -1,0 +1,1 @@
+"""The example Orders resource: domain model and storage, independent of HTTP."""
