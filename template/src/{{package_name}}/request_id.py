@@ -1,4 +1,4 @@
-"""Request ids: taken from a trusted X-Request-ID header or made anew, echoed back."""
+"""Request ids: kept from a valid X-Request-ID header or generated, and echoed back."""
 
 import re
 import uuid
