@@ -10,9 +10,9 @@ release no longer renders it. The team's version of OLD is still in HEAD, becaus
 `copier update` starts from a clean tree and commits nothing. This script merges that
 version three ways into NEW: the base is OLD as the team's previous release rendered
 it (PATH read from the template repository at REF), the other side is NEW as the
-update left it. Edits the release did not touch merge cleanly; an edit to lines the
-release also changed is left as inline conflict markers and recorded as unmerged in
-the index, as copier records its own conflicts.
+update left it. Edits the release did not touch merge cleanly. An edit to lines the
+release also changed is left between inline conflict markers and recorded as unmerged
+in the index, the way copier records its own conflicts.
 
 A "before" migration cannot do this. Copier diffs the old release's render against
 the project after the "before" stage, so a file moved there looks added on both sides
@@ -20,7 +20,8 @@ with an empty base, and every team edit turns into a conflict.
 
 Needs only the standard library and git, so the Python that runs copier runs it.
 Exit status: 0 when the file was moved or there was nothing to move, 1 when the move
-was refused or failed (the message says why and what to do), 2 for invalid arguments.
+was rejected or failed (the message gives the reason and the fix), 2 for invalid
+arguments.
 """
 
 import argparse
@@ -150,8 +151,8 @@ def move(
             old_file.parent.mkdir(parents=True, exist_ok=True)
             old_file.write_bytes(team)
         raise MoveError(
-            f"refused to move {old} to {new}: HEAD already has {new}, so the move "
-            f"would overwrite it. {old} is restored as it was in HEAD: merge it into "
+            f"cannot move {old} to {new}: HEAD already has {new}, which the move "
+            f"would overwrite. {old} is restored as it was in HEAD: merge it into "
             f"{new} by hand, delete {old}, and commit."
         )
 
@@ -184,8 +185,8 @@ def move(
             outcome = f"moved {old} to {new} with the team's edits merged"
 
     old_file.unlink(missing_ok=True)
-    # `copier update --conflict rej` leaves the rejected diff of the old path behind,
-    # and the edits it holds are merged into the new path now.
+    # `copier update --conflict rej` leaves the rejected diff of the old path behind.
+    # The edits it contains are merged into the new path now.
     rejected = PurePosixPath(f"{old}.rej")
     if Path(rejected).exists() and head_entry(rejected) is None:
         Path(rejected).unlink()

@@ -2,10 +2,11 @@
 
 Usage, from a clean checkout of the commit to release: scripts/release VERSION
 
-The newest section of CHANGELOG.md must be `## VERSION - YYYY-MM-DD`: while a release
-is prepared its heading says `Unreleased`, and the date replaces that word in the
-commit that gets tagged. The script tags nothing unless the version is a canonical
-PEP 440 version newer than every tag, the tree is clean and the changelog is in order.
+The newest section of CHANGELOG.md must be `## VERSION - YYYY-MM-DD`. While a release
+is prepared, its heading is `## VERSION - Unreleased`, and the date replaces that word
+in the commit that gets tagged. The script tags nothing unless the version is a
+canonical PEP 440 version newer than every tag, the tree is clean and the changelog is
+in order.
 tests/test_release.py imports the parser to check the changelog against the tags.
 """
 
@@ -34,7 +35,7 @@ class Section:
     """One release's entry in CHANGELOG.md."""
 
     version: Version
-    # None while the heading says Unreleased.
+    # None while the heading is Unreleased.
     date: datetime.date | None
     body: str
 
@@ -81,7 +82,7 @@ def parse_changelog(text: str) -> list[Section]:
     for section in sections[1:]:
         if section.date is None:
             raise ReleaseError(
-                f"{CHANGELOG} section {section.version} says {UNRELEASED} below "
+                f"{CHANGELOG} section {section.version} is {UNRELEASED} below "
                 "another release: only the newest section may be unreleased"
             )
     return sections
@@ -126,9 +127,9 @@ def check_release(version: Version, sections: list[Section], tags: list[str]) ->
         )
     if newest.date is None:
         raise ReleaseError(
-            f"the {CHANGELOG} section {version} says {UNRELEASED}: replace that with "
-            f"the release date ('## {version} - {datetime.date.today()}'), commit, "
-            "and run this again"
+            f"the {CHANGELOG} section {version} is still {UNRELEASED}: replace that "
+            f"with the release date ('## {version} - {datetime.date.today()}'), "
+            "commit, and run this again"
         )
     if not newest.body:
         raise ReleaseError(f"the {CHANGELOG} section {version} lists no change")

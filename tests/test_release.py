@@ -3,15 +3,15 @@
 The checks of CHANGELOG.md on its own run everywhere. The checks against tags read
 the tags of this checkout, and a clone without tags (`git clone --no-tags`, a shallow
 CI checkout, a source archive) cannot show whether the changelog names the newest
-release: there those tests skip and say so, rather than pass on nothing or fail on a
-release the clone never fetched. Where tags exist they are compared with HEAD's
-history, because a commit's changelog must cover the releases it contains and cannot
-know later ones. The release being prepared is the changelog's first section, headed
-Unreleased; it must be newer than every tag and gets its date when it is tagged.
+release. There those tests skip with a message naming the fix, rather than pass on
+nothing or fail on a release the clone never fetched. Where tags exist they are
+compared with HEAD's history, because a commit's changelog must cover the releases
+it contains and cannot know later ones. The release being prepared is the
+changelog's first section, headed Unreleased. It must be newer than every tag, and it
+gets its date when it is tagged.
 """
 
 import datetime
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,14 +22,9 @@ from packaging.version import InvalidVersion, Version
 from scripts.release import ReleaseError, Section, parse_changelog
 
 from .rendering import TEMPLATE_ROOT
+from .repositories import GIT_ENVIRONMENT, commit_all, git
 
 RELEASE_SCRIPT = TEMPLATE_ROOT / "scripts" / "release.py"
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "template-tests@example.com",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "template-tests@example.com",
-}
 NO_TAGS = (
     "this checkout has no tags, so they cannot be checked against CHANGELOG.md: "
     "fetch them with `git fetch --tags`"
@@ -37,7 +32,7 @@ NO_TAGS = (
 
 
 def git_tags(*options: str) -> list[str]:
-    """Return tags of this checkout; skip the test when it has none."""
+    """Return tags of this checkout, skipping the test when it has none."""
     result = subprocess.run(
         ["git", "tag", "--list", *options],
         cwd=TEMPLATE_ROOT,
@@ -59,7 +54,9 @@ def sections() -> list[Section]:
 @pytest.fixture(scope="module")
 def released_versions() -> list[Version]:
     """Return the versions tagged in HEAD's history, newest first."""
-    return sorted((Version(tag) for tag in git_tags("--merged", "HEAD")), reverse=True)
+    # A tag that is no version fails test_every_tag_is_pep440_version instead.
+    tags = [tag for tag in git_tags("--merged", "HEAD") if parses_as_version(tag)]
+    return sorted(map(Version, tags), reverse=True)
 
 
 def test_changelog_has_sections(sections: list[Section]) -> None:
@@ -169,24 +166,11 @@ def test_unreleased_section_parses_without_date() -> None:
 # scripts/release in a repository of its own, with real git.
 
 
-def git(repository: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args],
-        cwd=repository,
-        env={**os.environ, **GIT_IDENTITY},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, f"git {' '.join(args)} failed: {result.stderr}"
-    return result.stdout
-
-
 def release(repository: Path, version: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(RELEASE_SCRIPT), version],
         cwd=repository,
-        env={**os.environ, **GIT_IDENTITY},
+        env=GIT_ENVIRONMENT,
         capture_output=True,
         text=True,
         check=False,
@@ -199,8 +183,7 @@ def repository_with_changelog(root: Path, newest_heading: str) -> Path:
     repository.mkdir()
     git(repository, "init", "--quiet")
     (repository / "CHANGELOG.md").write_text("# Changelog\n\n" + RELEASED)
-    git(repository, "add", "--all")
-    git(repository, "commit", "--quiet", "--message", "Release 0.1.0")
+    commit_all(repository, "Release 0.1.0")
     git(repository, "tag", "--annotate", "0.1.0", "--message", "Release 0.1.0")
     changelog = f"# Changelog\n\n{newest_heading}\n\n- Move a module.\n\n{RELEASED}"
     (repository / "CHANGELOG.md").write_text(changelog)

@@ -9,10 +9,8 @@ An update that matches it file for file kept every edit and every answer, brough
 every template change, and touched nothing else.
 """
 
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from packaging.version import Version
 from scripts.release import parse_changelog
 
 from .rendering import TEMPLATE_ROOT
+from .repositories import commit_all, git, unmerged_paths
 from .test_render import check_rendered_tree
 
 OLD = "0.1.0"
@@ -35,6 +34,9 @@ MIDDLE = "0.1.1"
 NEWEST = str(parse_changelog((TEMPLATE_ROOT / "CHANGELOG.md").read_text())[0].version)
 # The release whose migration moves request_id.py into the middleware package.
 MOVE_RELEASE = "0.2.0"
+
+# The tests share throwaway releases and updated projects: keep them on one worker.
+pytestmark = pytest.mark.xdist_group("update")
 
 # Answers away from the defaults, so that a lost answer shows as a changed file.
 ANSWERS: dict[str, Any] = {
@@ -53,7 +55,7 @@ NEW_REQUEST_ID = f"{PACKAGE}/middleware/request_id.py"
 HEALTH = f"{PACKAGE}/health.py"
 ANSWERS_FILE = ".copier-answers.yml"
 
-# The first line of health.py in OLD; MIDDLE brings the working tree's first line.
+# The first line of health.py in OLD. MIDDLE brings the working tree's first line.
 OLD_HEALTH_FIRST_LINE = '"""Health probes."""'
 # The first line of the tuned values file in OLD and MIDDLE.
 OLD_VALUES_FIRST_LINE = "# Values a deployment sets."
@@ -84,13 +86,6 @@ CONFLICT_BASE = "||||||| last update"
 CONFLICT_MIDDLE = "======="
 CONFLICT_END = ">>>>>>> after updating"
 
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "template-tests@example.com",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "template-tests@example.com",
-}
-
 
 @dataclass(frozen=True)
 class TunedValues:
@@ -102,9 +97,9 @@ class TunedValues:
     replacement: str
 
 
-# NOTE: the chart's values.yaml is the file this scenario is about. Until the chart is
-# part of the template, the CI workflow stands in: the first entry whose template
-# file exists is used.
+# NOTE: the chart's values.yaml is the file this scenario is about. While the template
+# has no chart, the CI workflow is used instead: the first entry whose template file
+# exists is the one edited.
 TUNED_VALUES_FILES = (
     TunedValues(
         "template/chart/values.yaml.jinja",
@@ -130,19 +125,6 @@ def tuned_values() -> TunedValues:
         "none of the values files in TUNED_VALUES_FILES exists in the template: "
         "point TUNED_VALUES_FILES at the file a team tunes per deployment"
     )
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args],
-        cwd=cwd,
-        env={**os.environ, **GIT_IDENTITY},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, f"git {' '.join(args)} failed: {result.stderr}"
-    return result.stdout
 
 
 # Rewinding the working tree to an older release.
@@ -233,8 +215,7 @@ def sync_working_tree(source: Path, repository: Path) -> None:
 
 
 def tag_release(repository: Path, version: str) -> None:
-    git(repository, "add", "--all")
-    git(repository, "commit", "--quiet", "--message", f"Release {version}")
+    commit_all(repository, f"Release {version}")
     git(repository, "tag", "--annotate", version, "--message", f"Release {version}")
 
 
@@ -275,11 +256,6 @@ def render_release(
     return destination
 
 
-def commit_all(project: Path, message: str) -> None:
-    git(project, "add", "--all")
-    git(project, "commit", "--quiet", "--message", message)
-
-
 def update(project: Path, release: str, trust: bool, **options: Any) -> None:
     copier.run_update(
         str(project),
@@ -305,10 +281,6 @@ def assert_same_tree(actual: dict[str, str], expected: dict[str, str]) -> None:
     assert sorted(actual) == sorted(expected)
     for path, text in expected.items():
         assert actual[path] == text, f"{path} differs from the expected file"
-
-
-def unmerged_paths(project: Path) -> list[str]:
-    return git(project, "diff", "--name-only", "--diff-filter=U").split()
 
 
 def resolve(text: str, side: str) -> str:
@@ -491,6 +463,16 @@ def test_update_keeps_every_answer(old_project: Path, team_update: Path) -> None
     after = yaml.safe_load(read(team_update, ANSWERS_FILE))
     assert after["_commit"] == NEWEST
     assert {**after, "_commit": OLD} == before
+
+
+def test_update_records_no_hidden_value(team_update: Path) -> None:
+    # Hidden questions (when: false) are computed on every render, never stored.
+    documents = (TEMPLATE_ROOT / "copier.yml").read_text().split("\n---\n")
+    questions = yaml.safe_load(documents[-1])
+    hidden = {name for name, spec in questions.items() if spec.get("when") is False}
+    answers = yaml.safe_load(read(team_update, ANSWERS_FILE))
+    assert hidden
+    assert hidden & set(answers) == set()
 
 
 def test_update_to_same_release_changes_nothing(releases: Path, tmp_path: Path) -> None:
