@@ -79,7 +79,7 @@ def request_id_of(scope: Scope) -> str | None:
     request_id = scope.get("state", {}).get("request_id")
     return request_id if isinstance(request_id, str) else None
 '''
-TEAM_REQUEST_ID_IMPORT = "from ..logs import request_id_var  # our log context"
+TEAM_IMPORT_COMMENT = "  # also read by our audit logger"
 
 CONFLICT_START = "<<<<<<< before updating"
 CONFLICT_BASE = "||||||| last update"
@@ -179,6 +179,7 @@ def move_request_id_back(root: Path) -> None:
 
     def drop_migrations(text: str) -> str:
         lines = text.splitlines(keepends=True)
+        assert "_migrations:\n" in lines, "copier.yml has no _migrations to drop"
         start = lines.index("_migrations:\n")
         end = start + 1
         while end < len(lines) and lines[end].startswith(" "):
@@ -209,8 +210,12 @@ def rewind_to_old(root: Path) -> None:
 
 def sync_working_tree(source: Path, repository: Path) -> None:
     for path in repository.iterdir():
-        if path.name != ".git":
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if path.name == ".git":
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
     shutil.copytree(source, repository, dirs_exist_ok=True)
 
 
@@ -256,16 +261,19 @@ def render_release(
     return destination
 
 
-def update(project: Path, release: str, trust: bool, **options: Any) -> None:
+def update(
+    project: Path, release: str, trust: bool, data: dict[str, Any] | None = None
+) -> None:
+    """Run `copier update --defaults --conflict inline`, with --trust when asked."""
     copier.run_update(
         str(project),
         vcs_ref=release,
+        data=data or {},
         defaults=True,
         overwrite=True,
         unsafe=trust,
-        conflict=options.pop("conflict", "inline"),
+        conflict="inline",
         quiet=True,
-        **options,
     )
 
 
@@ -361,13 +369,11 @@ def edit_request_id(text: str) -> str:
     return text + TEAM_REQUEST_ID_HELPER
 
 
-def edit_request_id_import(text: str) -> str:
-    return re.sub(
-        r"^from \.+logs import request_id_var$",
-        TEAM_REQUEST_ID_IMPORT,
+def comment_request_id_import(text: str) -> str:
+    return replace_once(
         text,
-        count=1,
-        flags=re.MULTILINE,
+        "from .logs import request_id_var\n",
+        f"from .logs import request_id_var{TEAM_IMPORT_COMMENT}\n",
     )
 
 
@@ -578,13 +584,13 @@ def test_moved_file_conflict_is_marked(
     project: Path, newest_render: dict[str, str]
 ) -> None:
     # The move changes the import of request_id_var; the team changed that line too.
-    edit_file(project, OLD_REQUEST_ID, edit_request_id_import)
-    commit_all(project, "Note where request_var comes from")
+    edit_file(project, OLD_REQUEST_ID, comment_request_id_import)
+    commit_all(project, "Note who else reads request_id_var")
+    team = read(project, OLD_REQUEST_ID)
 
     update(project, NEWEST, trust=True)
 
     moved = read(project, NEW_REQUEST_ID)
-    release = newest_render[NEW_REQUEST_ID]
     assert unmerged_paths(project) == [NEW_REQUEST_ID]
-    assert resolve(moved, "release") == release
-    assert resolve(moved, "team") == edit_request_id_import(release)
+    assert resolve(moved, "release") == newest_render[NEW_REQUEST_ID]
+    assert resolve(moved, "team") == team
