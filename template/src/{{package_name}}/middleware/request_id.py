@@ -5,7 +5,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .logs import request_id_var
+from ..logs import request_id_var
 
 HEADER = b"x-request-id"
 # Ids from callers are kept only when short and plain, so they are safe to log.
