@@ -1,5 +1,4 @@
-"""Secret backends: each render holds the chosen backend's module, tests and
-dependencies, and nothing of the others."""
+"""Secret backends: each render contains only the chosen backend's code and tests."""
 
 import re
 import tomllib

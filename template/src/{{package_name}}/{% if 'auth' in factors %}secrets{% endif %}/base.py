@@ -14,7 +14,7 @@ class SecretNotFoundError(Exception):
 
 
 class SecretBackendError(Exception):
-    """The secret backend could not be read; the message never contains a value."""
+    """The secret backend could not be read. The message contains no secret value."""
 
     def __init__(self, name: str, backend: str, reason: str) -> None:
         self.name = name

@@ -34,9 +34,9 @@ class SecretStore:
         self._required: set[str] = set()
         self._optional: set[str] = set()
         self._values: dict[str, str] = {}
-        # The backend's answer for each optional secret that is still missing.
+        # The error the backend raised for each optional secret that is still missing.
         self._missing: dict[str, SecretNotFoundError] = {}
-        # time.monotonic() when every secret last loaded; None before start().
+        # time.monotonic() when every secret last loaded, or None before start().
         self._last_success: float | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -132,7 +132,7 @@ class SecretStore:
             )
 
     async def stop(self) -> None:
-        """Cancel the background refresh; the cached values stay readable."""
+        """Cancel the background refresh. The cached values stay readable."""
         if self._task is None:
             return
         self._task.cancel()
@@ -184,8 +184,8 @@ class SecretStore:
             try:
                 await self.refresh()
             except Exception:
-                # A bug in a backend must not end the refresh for good; the
-                # readiness check turns red once the values go stale.
+                # A bug in a backend must not end the refresh for good. The
+                # readiness check fails once the values are stale.
                 logger.exception(
                     "secret refresh crashed", extra={"backend": self.backend.kind}
                 )
