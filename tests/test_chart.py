@@ -45,6 +45,14 @@ DEFAULT_ANSWERS: dict[str, Any] = {"cloud_target": "kubernetes"}
 TELEMETRY_ANSWERS: dict[str, Any] = {"factors": ["telemetry"]}
 NO_FACTOR_ANSWERS: dict[str, Any] = {"factors": []}
 
+# Variables that carry long-lived cloud keys; workload identity makes them unnecessary.
+STATIC_CREDENTIAL_NAMES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "AZURE_CLIENT_SECRET",
+)
+
 WORKLOAD_IDENTITY_ANNOTATIONS = {
     "aws": "eks.amazonaws.com/role-arn",
     "gcp": "iam.gke.io/gcp-service-account",
@@ -531,6 +539,17 @@ def test_service_account_carries_workload_identity(
     objects = helm_template(chart, *values_arguments(chart, "production"))
     annotations = one_object(objects, "ServiceAccount")["metadata"]["annotations"]
     assert annotations[WORKLOAD_IDENTITY_ANNOTATIONS[target]]
+
+
+@pytest.mark.parametrize("target", CLOUD_TARGETS)
+def test_chart_holds_no_static_credential(chart_of: ChartOf, target: str) -> None:
+    backend = target if target != "kubernetes" else "vault"
+    chart = chart_of({"cloud_target": target, "secret_backend": backend})
+    objects = helm_template(chart, *values_arguments(chart, "production"))
+    text = yaml.safe_dump_all(objects)
+    for name in STATIC_CREDENTIAL_NAMES:
+        assert name not in text, f"{name} appears in the rendered chart"
+    assert objects_of_kind(objects, "Secret") == []
 
 
 @pytest.mark.parametrize("target", ["aws", "gcp", "azure"])
