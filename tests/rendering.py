@@ -26,8 +26,8 @@ def find_interpreter(version: str) -> str:
     ):
         return str(candidate)
     raise RuntimeError(
-        f"no Python {version} found on PATH or under {PYENV_ROOT}/versions: install it "
-        "(pyenv install {version}) so the rendered project can be tested with it"
+        f"Python {version} not found on PATH or under {PYENV_ROOT}/versions: install "
+        f"it (pyenv install {version}) so the rendered project can be tested with it"
     )
 
 

@@ -135,6 +135,8 @@ def default_project(
         "src/my_service/errors.py",
         "src/my_service/health.py",
         "src/my_service/logs.py",
+        "src/my_service/middleware/__init__.py",
+        "src/my_service/middleware/request_id.py",
         "src/my_service/orders/repository.py",
         "src/my_service/settings.py",
         "tests/conftest.py",

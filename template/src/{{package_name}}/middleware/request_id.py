@@ -1,11 +1,11 @@
-"""Request ids: taken from a trusted X-Request-ID header or made anew, echoed back."""
+"""Request ids: kept from a valid X-Request-ID header or generated, and echoed back."""
 
 import re
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .logs import request_id_var
+from ..logs import request_id_var
 
 HEADER = b"x-request-id"
 # Ids from callers are kept only when short and plain, so they are safe to log.
