@@ -1,5 +1,5 @@
-# Sourced by the other scripts: puts uv on PATH (installing it into .tools/ when
-# missing) and syncs the template's own environment in .venv/.
+# Sourced by the other scripts: puts uv and helm on PATH (installing them into .tools/
+# when missing) and syncs the template's own environment in .venv/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -10,6 +10,10 @@ if ! command -v uv >/dev/null 2>&1; then
     fi
     export PATH="$PWD/.tools/bin:$PATH"
 fi
+
+# The chart tests run helm; scripts/install-helm leaves it in .tools/bin.
+scripts/install-helm >/dev/null
+export PATH="$PWD/.tools/bin:$PATH"
 
 # uv cannot download Python builds everywhere; every test names a local interpreter.
 export UV_PYTHON_DOWNLOADS=never
