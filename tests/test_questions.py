@@ -50,6 +50,12 @@ INVALID_ANSWERS = [
         id="pkg-hyphen",
     ),
     pytest.param(
+        {"package_name": "p" * 31},
+        "has 31 characters",
+        "at most 30",
+        id="pkg-too-long",
+    ),
+    pytest.param(
         {"package_name": "class"},
         "is a Python keyword",
         "class_service",
@@ -168,9 +174,10 @@ def test_valid_answer_is_accepted(
         ("My Service", "my-service", "my_service"),
         ("  Order  API v2! ", "order-api-v2", "order_api_v2"),
         ("Élan Billing", "lan-billing", "lan_billing"),
-        ("x" * 60, "x" * 53, "x" * 53),
+        ("x" * 60, "x" * 53, "x" * 30),
+        ("a-b" * 20, ("a-b" * 20)[:52], "a_ba_ba_ba_ba_ba_ba_ba_ba_ba_b"),
     ],
-    ids=["plain", "punctuation", "non-ascii", "long"],
+    ids=["plain", "punctuation", "non-ascii", "long", "cut-at-separator"],
 )
 def test_names_derive_from_project_name(
     template_copy: Path, tmp_path: Path, project_name: str, slug: str, package: str

@@ -188,6 +188,20 @@ def test_quotes_in_answers_stay_valid(template_copy: Path, tmp_path: Path) -> No
     check_rendered_tree(root)
 
 
+@pytest.mark.parametrize("secret_backend", SECRET_BACKENDS)
+def test_longest_names_render_clean(
+    template_copy: Path, tmp_path: Path, secret_backend: str
+) -> None:
+    # 53 characters is the longest slug a Helm release name allows.
+    answers = {
+        "project_slug": "a-service-with-the-longest-name-that-helm-accepts-xyz",
+        "package_name": "a_package_name_of_thirty_chars",
+        "secret_backend": secret_backend,
+    }
+    assert len(answers["project_slug"]) == 53
+    check_rendered_tree(render(template_copy, tmp_path / "service", answers))
+
+
 @pytest.mark.parametrize(
     "answers", ANSWER_SETS, ids=[answer_id(a) for a in ANSWER_SETS]
 )

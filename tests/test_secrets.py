@@ -67,7 +67,8 @@ def project_without_auth(
     template_copy: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     answers = {"factors": ["api_first", "telemetry"]}
-    return render(template_copy, tmp_path_factory.mktemp("no-auth") / "service", answers)
+    destination = tmp_path_factory.mktemp("no-auth") / "service"
+    return render(template_copy, destination, answers)
 
 
 def test_render_has_only_chosen_backend_module(
