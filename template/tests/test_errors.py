@@ -57,3 +57,16 @@ def test_unhandled_error_returns_generic_500(
     )
     assert record.__dict__["request_id"] == "req-500"
     assert record.exc_info is not None
+
+
+def test_wrong_method_lists_methods_of_every_route(app: FastAPI) -> None:
+    async def read() -> None:
+        return None
+
+    app.add_api_route("/things", read, methods=["GET"])
+    app.add_api_route("/things", read, methods=["POST"])
+    with serve(app) as base_url:
+        response = httpx.put(f"{base_url}/things")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +59,27 @@ def _location(parts: tuple[int | str, ...]) -> str:
     return text.lstrip(".")
 
 
+def _allowed_methods(request: Request) -> str:
+    """List every method some route serves at the request's path.
+
+    Starlette's 405 names only the methods of the first route whose path matched,
+    while the GET and the POST of one path are often separate routes.
+    """
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 async def handle_http_exception(request: Request, exc: HTTPException) -> Response:
     detail: str | None = exc.detail
     if detail == HTTPStatus(exc.status_code).phrase:
         detail = None
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return problem_response(exc.status_code, detail, headers=headers)
 
 
