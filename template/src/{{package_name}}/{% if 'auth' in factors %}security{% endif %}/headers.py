@@ -16,6 +16,8 @@ API_CSP = (
 # fastapi.tiangolo.com. ReDoc also styles itself inline and searches in a blob:
 # worker. Inline scripts are allowed by the hashes of the page as served. Swagger
 # UI's validator badge stays blocked, so the spec URL never goes to swagger.io.
+# NOTE: the tests check this policy against the served HTML, not in a browser, so a
+# request the pages make at run time from their scripts is not covered.
 DOCS_CSP = (
     "default-src 'none'; "
     "script-src 'self' https://cdn.jsdelivr.net{script_hashes}; "
