@@ -10,13 +10,20 @@ from typing import Any
 import pytest
 
 from .rendering import find_interpreter, render, run
-from .test_render import CLOUD_TARGETS, FACTORS, SECRET_BACKENDS, VERSIONINGS
+from .test_render import (
+    AUTH_MODES,
+    CLOUD_TARGETS,
+    FACTORS,
+    SECRET_BACKENDS,
+    VERSIONINGS,
+)
 
 ALL = list(FACTORS)
 
 # Chosen so that every value of every question appears at least once, every factor
-# meets every secret backend and every cloud target, and each factor is also tested
-# without each of the others. test_project_sets_cover_every_pair enforces this.
+# meets every secret backend and every cloud target, every auth mode meets every
+# secret backend, and each factor is also tested without each of the others.
+# test_project_sets_cover_every_pair enforces this.
 PROJECT_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "bare-py311": {
@@ -80,6 +87,35 @@ PROJECT_SETS: dict[str, dict[str, Any]] = {
         "factors": ["api_first", "telemetry"],
         "example_api": False,
     },
+    "auth-oidc-kubernetes": {
+        "factors": ["api_first", "auth"],
+        "auth_mode": "oidc",
+        "example_api": False,
+    },
+    "auth-oidc-aws": {
+        "factors": ["auth"],
+        "auth_mode": "oidc",
+        "secret_backend": "aws",
+        "cloud_target": "aws",
+    },
+    "auth-oidc-vault": {
+        "factors": ["telemetry", "auth"],
+        "auth_mode": "oidc",
+        "secret_backend": "vault",
+        "roles": ["reader", "admin"],
+    },
+    "auth-gcp-one-role": {
+        "factors": ["auth"],
+        "secret_backend": "gcp",
+        "cloud_target": "gcp",
+        "roles": ["admin"],
+    },
+    "auth-azure": {
+        "factors": ["auth"],
+        "secret_backend": "azure",
+        "cloud_target": "azure",
+        "example_api": False,
+    },
 }
 
 DEFAULTS = {
@@ -110,6 +146,13 @@ def test_project_sets_cover_every_pair() -> None:
     for question, values in expected_values.items():
         assert {answers[question] for answers in sets} == values, question
 
+    for auth_mode, backend in itertools.product(AUTH_MODES, SECRET_BACKENDS):
+        assert any(
+            "auth" in a["factors"]
+            and a["auth_mode"] == auth_mode
+            and a["secret_backend"] == backend
+            for a in sets
+        ), (auth_mode, backend)
     for factor, backend in itertools.product(FACTORS, SECRET_BACKENDS):
         assert any(
             factor in a["factors"]

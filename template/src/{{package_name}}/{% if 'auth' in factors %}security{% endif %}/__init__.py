@@ -1,0 +1,1 @@
+"""Authentication, authorization and security headers of the HTTP API."""
