@@ -61,14 +61,14 @@ def test_telemetry_render_depends_on_its_libraries(with_telemetry: Path) -> None
     } <= dependency_names(with_telemetry)
 
 
-def test_render_without_telemetry_has_no_telemetry_dependency(
+def test_no_telemetry_dependency_without_factor(
     without_telemetry: Path,
 ) -> None:
     names = dependency_names(without_telemetry)
     assert not {name for name in names if TELEMETRY_PACKAGE.match(name)}
 
 
-def test_render_without_telemetry_leaves_app_untouched(without_telemetry: Path) -> None:
+def test_app_without_telemetry_is_plain(without_telemetry: Path) -> None:
     app_source = (without_telemetry / "src/my_service/app.py").read_text()
     assert "metrics" not in app_source
     assert "tracing" not in app_source
