@@ -47,6 +47,7 @@ def test_ready_returns_503_when_check_fails(app: FastAPI) -> None:
         "reason": "failed with ConnectionError",
     }
     assert "hunter2" not in response.text
+    assert "Traceback" not in response.text
 
 
 def test_ready_returns_503_when_check_hangs(app: FastAPI) -> None:
