@@ -4,8 +4,8 @@ Renders the template with every factor in copier.yml, installs the render with u
 and serves it and two baselines under the same uvicorn flags (one worker, uvloop,
 httptools, no access log): benchmarks/bare_app.py, a bare FastAPI app with the
 service's own Orders routes, and benchmarks/flat_app.py, the same routes written flat.
-wrk drives each with the same request to the same read route, GET
-/v1/orders/{order_id}, in interleaved rounds after a warm-up, so all see the same
+wrk drives each with the same request, bearer token included, to the same read
+route, GET /v1/orders/{order_id}, in interleaved rounds after a warm-up, so all see the same
 machine load. It also measures start-up to the first 200, resident memory
 after the load, and the size and serving time of /metrics after 1,000 distinct ids
 and 1,000 unknown paths. A third server, the service exporting every request's span
@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -92,8 +93,15 @@ def free_port() -> int:
         return port
 
 
-def http(method: str, url: str, body: bytes | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=body, method=method)
+def http(
+    method: str,
+    url: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url, data=body, method=method, headers=headers or {}
+    )
     if body is not None:
         request.add_header("Content-Type", "application/json")
     try:
@@ -159,7 +167,7 @@ def wrk_field(pattern: str, output: str) -> str:
 
 
 def run_wrk(
-    url: str, seconds: int, connections: int
+    url: str, seconds: int, connections: int, authorization: str
 ) -> tuple[float, float, float, int]:
     """Load url with wrk.
 
@@ -175,6 +183,8 @@ def run_wrk(
             "--duration",
             f"{seconds}s",
             "--latency",
+            "--header",
+            f"Authorization: {authorization}",
             url,
         ],
         capture_output=True,
@@ -235,7 +245,12 @@ def render_service(destination: Path) -> list[str]:
     copier.run_copy(
         str(REPOSITORY),
         str(destination),
-        data={"project_name": "Bench Service", "factors": factors},
+        # The env backend lets the benchmark hand the service its signing key.
+        data={
+            "project_name": "Bench Service",
+            "factors": factors,
+            "secret_backend": "env",
+        },
         defaults=True,
         vcs_ref="HEAD",
         quiet=True,
@@ -256,9 +271,10 @@ def install(project: Path, python: str) -> Path:
     return project / ".venv/bin/python"
 
 
-def prepare_read_path(server: Server) -> None:
+def prepare_read_path(server: Server, authorization: str) -> None:
     """Create one order and point the load at it, so every read is a 200."""
-    status, body = http("POST", f"{server.url}/v1/orders", ORDER_BODY)
+    headers = {"Authorization": authorization}
+    status, body = http("POST", f"{server.url}/v1/orders", ORDER_BODY, headers)
     if status != 201:
         raise SystemExit(f"{server.name}: creating an order gave {status}: {body!r}")
     server.read_path = f"/v1/orders/{json.loads(body)['id']}"
@@ -300,9 +316,15 @@ def measure(servers: list[Server], arguments: argparse.Namespace) -> tuple[int, 
             if attempt < 2:
                 stop(server)
 
+    authorization = arguments.authorization
     for server in servers:
-        prepare_read_path(server)
-        run_wrk(server.url + server.read_path, arguments.warmup, arguments.connections)
+        prepare_read_path(server, authorization)
+        run_wrk(
+            server.url + server.read_path,
+            arguments.warmup,
+            arguments.connections,
+            authorization,
+        )
 
     for round_number in range(arguments.rounds):
         # Alternate the order so no server always runs first.
@@ -314,6 +336,7 @@ def measure(servers: list[Server], arguments: argparse.Namespace) -> tuple[int, 
                 server.url + server.read_path,
                 arguments.seconds,
                 arguments.connections,
+                authorization,
             )
             cpu_used = cpu_seconds(server.process.pid) - cpu_before
             server.cpu_us_per_request.append(cpu_used / count * 1e6)
@@ -358,7 +381,19 @@ def main() -> None:
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", "/tmp"),
         f"{PACKAGE.upper()}_ENVIRONMENT": "development",
+        f"{PACKAGE.upper()}_SECRET_JWT_SIGNING_KEY": secrets.token_urlsafe(48),
     }
+    # Every request to every server carries the same bearer token, so all parse the
+    # same bytes; only the service verifies it, on the write that creates the order.
+    token = subprocess.run(
+        [python, "-m", f"{PACKAGE}.tokens", "--subject", "benchmark"],
+        cwd=project,
+        env=base_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    arguments.authorization = f"Bearer {token}"
     uvicorn = [python, "-m", "uvicorn", *UVICORN_FLAGS]
     bare = Server("bare FastAPI", [*uvicorn, "bare_app:app"], base_env, project)
     flat = Server("bare FastAPI, flat", [*uvicorn, "flat_app:app"], base_env, project)
