@@ -56,6 +56,18 @@ INVALID_ANSWERS = [
         id="pkg-too-long",
     ),
     pytest.param(
+        {"project_name": "日本語サービス"},
+        "project_slug is empty",
+        "--data project_slug=",
+        id="slug-from-non-ascii-name",
+    ),
+    pytest.param(
+        {"package_name": "test"},
+        "shadows the standard library",
+        "test_service",
+        id="pkg-test-package",
+    ),
+    pytest.param(
         {"package_name": "class"},
         "is a Python keyword",
         "class_service",
@@ -176,8 +188,16 @@ def test_valid_answer_is_accepted(
         ("Élan Billing", "lan-billing", "lan_billing"),
         ("x" * 60, "x" * 53, "x" * 30),
         ("a-b" * 20, ("a-b" * 20)[:52], "a_ba_ba_ba_ba_ba_ba_ba_ba_ba_b"),
+        ("123 Go", "123-go", "service_123_go"),
     ],
-    ids=["plain", "punctuation", "non-ascii", "long", "cut-at-separator"],
+    ids=[
+        "plain",
+        "punctuation",
+        "non-ascii",
+        "long",
+        "cut-at-separator",
+        "digit-first",
+    ],
 )
 def test_names_derive_from_project_name(
     template_copy: Path, tmp_path: Path, project_name: str, slug: str, package: str
