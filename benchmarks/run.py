@@ -5,8 +5,8 @@ and serves it and two baselines under the same uvicorn flags (one worker, uvloop
 httptools, no access log): benchmarks/bare_app.py, a bare FastAPI app with the
 service's own Orders routes, and benchmarks/flat_app.py, the same routes written flat.
 wrk drives each with the same request, bearer token included, to the same read
-route, GET /v1/orders/{order_id}, in interleaved rounds after a warm-up, so all see the same
-machine load. It also measures start-up to the first 200, resident memory
+route, GET /v1/orders/{order_id}, in interleaved rounds after a warm-up, so all see
+the same machine load. It also measures start-up to the first 200, resident memory
 after the load, and the size and serving time of /metrics after 1,000 distinct ids
 and 1,000 unknown paths. A third server, the service exporting every request's span
 over OTLP to a sink in this process, gives the traced figures.
