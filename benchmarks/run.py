@@ -1,15 +1,18 @@
 """Benchmark a rendered all-factors service against bare FastAPI on 127.0.0.1.
 
 Renders the template with every factor in copier.yml, installs the render with uv,
-and serves it and two baselines under the same uvicorn flags (one worker, uvloop,
-httptools, no access log): benchmarks/bare_app.py, a bare FastAPI app with the
+and serves four servers under the same uvicorn flags (one worker, uvloop, httptools,
+no access log). The baselines are benchmarks/bare_app.py, a bare FastAPI app with the
 service's own Orders routes, and benchmarks/flat_app.py, the same routes written flat.
+The third server is the service in its default configuration. The fourth is the
+service exporting every request's span over OTLP to a sink in this process, which
+gives the traced figures.
+
 wrk drives each with the same request, bearer token included, to the same read
 route, GET /v1/orders/{order_id}, in interleaved rounds after a warm-up, so all see
-the same machine load. It also measures start-up to the first 200, resident memory
-after the load, and the size and serving time of /metrics after 1,000 distinct ids
-and 1,000 unknown paths. A third server, the service exporting every request's span
-over OTLP to a sink in this process, gives the traced figures.
+the same machine load. The script also measures start-up to the first 200, resident
+memory after the load, and the size and serving time of /metrics after 1,000
+distinct ids and 1,000 unknown paths.
 
 Run from the repository root, after scripts/test has installed the tooling once:
 
@@ -388,8 +391,9 @@ def main() -> None:
         f"{PACKAGE.upper()}_ENVIRONMENT": "development",
         f"{PACKAGE.upper()}_SECRET_JWT_SIGNING_KEY": secrets.token_urlsafe(48),
     }
-    # Every request to every server carries the same bearer token, so all parse the
-    # same bytes; only the service verifies it, on the write that creates the order.
+    # Every request to every server carries the same bearer token, so all of them
+    # parse the same bytes. Only the service verifies it, on the write that creates
+    # the order.
     token = subprocess.run(
         [python, "-m", f"{PACKAGE}.tokens", "--subject", "benchmark"],
         cwd=project,
